@@ -1,0 +1,3 @@
+export type { XmarginErrorParameters } from './errors.js'
+export { classifyByName, PermanentError, RetryableError, XmarginError } from './errors.js'
+export { redactUrl } from './redactUrl.js'
