@@ -1,5 +1,5 @@
 import { PermanentError, RetryableError } from '@xmargin/errors'
-import type { Address } from 'viem'
+import type { Address, Hex } from 'viem'
 
 /** A signature bundle RiskGuard would reject; the subclass says why. */
 export class InvalidSignaturesError extends PermanentError {
@@ -52,4 +52,22 @@ export class MalformedSignatureError extends InvalidSignaturesError {
 /** No quorum was reached in time; signers may still answer, so this can be retried. */
 export class QuorumTimeoutError extends RetryableError {
   override name = 'QuorumTimeoutError'
+}
+
+/**
+ * Enough members refused to sign that the threshold can no longer be reached: the proposer should not wait
+ * for its timeout. `reasons` maps each refusing signer to the reason it gave.
+ */
+export class QuorumRefusedError extends RetryableError {
+  override name = 'QuorumRefusedError'
+  constructor(
+    readonly digest: Hex,
+    readonly reasons: Readonly<Record<string, string>>,
+  ) {
+    super(
+      `No quorum possible for ${digest}: refused by ${Object.entries(reasons)
+        .map(([signer, reason]) => `${signer} (${reason})`)
+        .join(', ')}`,
+    )
+  }
 }

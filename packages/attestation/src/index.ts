@@ -5,6 +5,7 @@ export {
   BelowThresholdError,
   InvalidSignaturesError,
   MalformedSignatureError,
+  QuorumRefusedError,
   QuorumTimeoutError,
   SignaturesUnsortedError,
   StaleEpochError,

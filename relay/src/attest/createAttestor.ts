@@ -2,6 +2,7 @@ import {
   accountHealthWire,
   packSignatures,
   type Quorum,
+  QuorumRefusedError,
   type SignerSet,
   toWire,
   type XmarginDomain,
@@ -105,6 +106,11 @@ export type CreateAttestorParameters = {
 
 const PRIORITY: Record<AttestationTrigger, number> = { liquidatable: 0, bandChange: 1, heartbeat: 2 }
 const RETRY_MS = 2_000
+/**
+ * After a round the other signers refused (they computed the account at other blocks, e.g. while a price
+ * move lands on several chains), the first retry comes this soon, doubling per refusal up to RETRY_MS.
+ */
+const REFUSED_RETRY_MS = 100
 const MAX_DEFER_MS = 250
 
 /**
@@ -137,6 +143,9 @@ export function createAttestor(parameters: CreateAttestorParameters): Attestor {
   let heartbeatTimer: NodeJS.Timeout | undefined
   let deferTimer: NodeJS.Timeout | undefined
   let urgentRounds = 0
+  /** Consecutive failed rounds per account (backoff) and the timers that retry them. */
+  const failures = new Map<Address, number>()
+  const retryTimers = new Map<Address, NodeJS.Timeout>()
   let stopped = false
   let draining = false
 
@@ -435,24 +444,45 @@ export function createAttestor(parameters: CreateAttestorParameters): Attestor {
     )
     const failed = outcomes.filter((outcome) => outcome.status === 'rejected')
     record.status = failed.length === 0 ? 'queued' : 'failed'
+    let retryMs = 0
     if (failed.length > 0) {
-      metrics.attestationsFailed.inc({ reason: 'quorum' })
+      const refused = failed.every((outcome) => outcome.reason instanceof QuorumRefusedError)
+      const attempt = (failures.get(account) ?? 0) + 1
+      failures.set(account, attempt)
+      retryMs = refused ? Math.min(RETRY_MS, REFUSED_RETRY_MS * 2 ** (attempt - 1)) : RETRY_MS
+      metrics.attestationsFailed.inc({ reason: refused ? 'refused' : 'quorum' })
       log.warn(
-        { err: (failed[0] as PromiseRejectedResult).reason },
+        { err: (failed[0] as PromiseRejectedResult).reason, retryMs },
         'attestation round failed; retrying later',
       )
-    }
+    } else failures.delete(account)
     // One transaction: the finished round, its publication (every node's health objects) and the decision.
     const done: AttestationDecision = {
       ...decision,
       state: record.status,
-      ...(failed.length > 0 ? { retryAtMs: Date.now() + RETRY_MS } : {}),
+      ...(failed.length > 0 ? { retryAtMs: Date.now() + retryMs } : {}),
     }
     decisions.set(key(account), done)
     const end = redis.multi().hset(keys.attested, key(account), JSON.stringify(done))
     store.roundCommands(end, record, { index: false, publish: failed.length === 0 })
     await end.exec()
     if (failed.length === 0) store.queued(record)
+    else scheduleRetry(account, retryMs)
+  }
+
+  /** Reconsiders a failed account when its retry is due, even if its figures do not change meanwhile. */
+  function scheduleRetry(account: Address, delayMs: number) {
+    clearTimeout(retryTimers.get(account))
+    retryTimers.set(
+      account,
+      setTimeout(() => {
+        retryTimers.delete(account)
+        const risk = book.get(account)
+        if (!risk || stopped || inFlight.has(account) || pending.has(account)) return
+        consider(risk)
+        drain()
+      }, delayMs + 1),
+    )
   }
 
   /** Finishes a round a previous leader left `proposed`: queue what reached a quorum, else retry. */
@@ -574,6 +604,8 @@ export function createAttestor(parameters: CreateAttestorParameters): Attestor {
       leader = false
       clearInterval(heartbeatTimer)
       clearTimeout(deferTimer)
+      for (const timer of retryTimers.values()) clearTimeout(timer)
+      retryTimers.clear()
       pending.clear()
       await Promise.allSettled([...inFlight.values()])
     },

@@ -58,9 +58,11 @@ export function createCosigner(parameters: {
   let watcher: { stop(): Promise<void> } | undefined
   let stopped = false
 
-  const refuse = (request: SigningRequest, reason: string) => {
+  /** Logs the refusal and records it in the quorum, so the proposer stops waiting for this node. */
+  const refuse = async (request: SigningRequest, reason: string) => {
     metrics.cosignRefused.inc({ reason })
     logger.warn({ digest: request.digest, type: request.primaryType, reason }, 'refused to sign')
+    await quorum.refuse(request, signer.address, reason)
   }
 
   /** Waits until this node's state covers `anchors` and the account is recomputed; false on timeout or reorg. */

@@ -3,6 +3,7 @@ import {
   type MarginPermit,
   packSignatures,
   type Quorum,
+  QuorumRefusedError,
   QuorumTimeoutError,
   type SignerSet,
   type SigningRequest,
@@ -231,6 +232,21 @@ export function createPermitService(parameters: {
           code: 'quorumUnavailable',
           message: `no quorum of relay signers answered; retry with requestId ${reservation.requestId}`,
           details: { requestId: reservation.requestId, nonce: reservation.nonce },
+        }
+      }
+      if (error instanceof QuorumRefusedError) {
+        // The other signers see the account differently (usually a block this node has not processed
+        // yet): the reservation stays, and a retry with the same requestId proposes again.
+        metrics.permits.inc({
+          action: record.permit.action === 0 ? 'withdraw' : 'increaseRisk',
+          outcome: 'refused',
+        })
+        return {
+          ok: false,
+          status: 409,
+          code: 'permitRefused',
+          message: `the other relay signers refused this permit (${Object.values(error.reasons).join(', ')}); retry with requestId ${reservation.requestId}`,
+          details: { requestId: reservation.requestId, nonce: reservation.nonce, reasons: error.reasons },
         }
       }
       throw error

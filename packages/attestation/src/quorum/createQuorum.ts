@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis'
 import { type Address, type Hex, type LocalAccount, recoverAddress } from 'viem'
 import { z } from 'zod'
 import { xmarginDigest } from '../digest.js'
-import { QuorumTimeoutError } from '../errors.js'
+import { QuorumRefusedError, QuorumTimeoutError } from '../errors.js'
 import type { SignerSignature } from '../packSignatures.js'
 import { domainWire, messageWire, toWire } from '../schemas.js'
 import { signXmargin } from '../sign.js'
@@ -38,8 +38,14 @@ export type Quorum = {
   /** Signs a request with this node's key and stores the signature; returns how many signatures it has. */
   sign(request: SigningRequest, signer: LocalAccount): Promise<number>
   /**
+   * Records that `signer` will not sign a request, and why, so the proposer stops waiting as soon as the
+   * threshold is out of reach instead of at its timeout.
+   */
+  refuse(request: SigningRequest, signer: Address, reason: string): Promise<void>
+  /**
    * Waits until at least `signerSet.threshold` valid signatures (members of the set, recovering from the
-   * digest) are stored, and returns them; `QuorumTimeoutError` after `timeoutMs`.
+   * digest) are stored, and returns them; `QuorumTimeoutError` after `timeoutMs`, `QuorumRefusedError` as
+   * soon as so many members refused that the threshold cannot be reached.
    */
   collect(digest: Hex, parameters: { signerSet: SignerSet; timeoutMs: number }): Promise<SignerSignature[]>
   /** Signatures stored so far for a digest (unchecked). */
@@ -85,6 +91,7 @@ export function createQuorum(parameters: CreateQuorumParameters): Quorum {
   const streamKey = `${tag}:requests`
   const channel = `${tag}:signed`
   const sigsKey = (digest: Hex) => `${tag}:sigs:${digest.toLowerCase()}`
+  const refusedKey = (digest: Hex) => `${tag}:refused:${digest.toLowerCase()}`
   const cursorKey = (nodeId: string) => `${tag}:cursor:${nodeId}`
   const extra: Redis[] = []
   const duplicate = () => {
@@ -178,6 +185,16 @@ export function createQuorum(parameters: CreateQuorumParameters): Quorum {
       return count
     },
 
+    async refuse(request, signer, reason) {
+      const key = refusedKey(request.digest)
+      await redis
+        .multi()
+        .hset(key, signer.toLowerCase(), reason)
+        .pexpire(key, ttlMs)
+        .publish(channel, request.digest)
+        .exec()
+    },
+
     async collect(digest, { signerSet, timeoutMs }) {
       const members = new Set(signerSet.signers.map((signer) => signer.toLowerCase()))
       const valid = new Map<string, SignerSignature>()
@@ -200,7 +217,14 @@ export function createQuorum(parameters: CreateQuorumParameters): Quorum {
           if (recovered && recovered.toLowerCase() === signer)
             valid.set(signer, { signer: recovered, signature: entry.signature })
         }
-        return valid.size >= signerSet.threshold
+        if (valid.size >= signerSet.threshold) return true
+        // Members who refused and did not sign: once the rest cannot reach the threshold, stop waiting.
+        const refused = Object.entries(await redis.hgetall(refusedKey(digest))).filter(
+          ([signer]) => members.has(signer) && !valid.has(signer),
+        )
+        if (members.size - refused.length < signerSet.threshold)
+          throw new QuorumRefusedError(digest, Object.fromEntries(refused))
+        return false
       }
       // Signatures this instance made for members may already reach the threshold (a 1-of-1 set).
       const local = signerSet.signers.flatMap((signer) => {

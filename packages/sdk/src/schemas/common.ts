@@ -51,7 +51,7 @@ export const bandSchema = z.enum(['healthy', 'warning', 'danger', 'liquidatable'
 /** Every error answer: a machine-readable code, a message, and the field at fault when there is one. */
 export const errorBodySchema = z.strictObject({
   error: z.strictObject({
-    /** e.g. `invalidRequest`, `notFound`, `insufficientMargin`, `requestIdConflict`, `quorumUnavailable`. */
+    /** e.g. `invalidRequest`, `notFound`, `insufficientMargin`, `requestIdConflict`, `permitRefused`, `quorumUnavailable`. */
     code: z.string(),
     message: z.string(),
     /** Where the fault is, e.g. `body.amount`, `params.account`. */
