@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { Redis } from 'ioredis'
 import { afterEach, beforeEach, expect, test } from 'vitest'
 import { domain, health, signerSet, signers } from '../_test/fixtures.js'
+import { QuorumRefusedError } from '../errors.js'
 import { packSignatures } from '../packSignatures.js'
 import { verifyQuorum } from '../verifyQuorum.js'
 import { createQuorum, type Quorum } from './createQuorum.js'
@@ -109,4 +110,52 @@ test('behavior: a signature filed under the wrong signer, or by a stranger, does
   await quorum.sign(request, signers[2]!)
   await expect(quorum.collect(request.digest, { signerSet, timeoutMs: 500 })).rejects.toThrow('1 of 2')
   expect(await quorum.signatures(request.digest)).toHaveLength(3)
+})
+
+test('behavior: once so many members refuse that the threshold is out of reach, collect fails at once', async () => {
+  const quorum = newQuorum()
+  const request = await quorum.propose({
+    primaryType: 'AccountHealth',
+    domain,
+    message: { ...health, sequence: 11n },
+  })
+  await quorum.sign(request, signers[0]!)
+  // One refusal of three with threshold two: the last member may still sign, so collect keeps waiting.
+  await quorum.refuse(request, signers[1]!.address, 'equityMismatch')
+  const pending = quorum.collect(request.digest, { signerSet, timeoutMs: 30_000 })
+  const early = await Promise.race([
+    pending.then(() => 'resolved', () => 'rejected'),
+    new Promise((resolve) => setTimeout(() => resolve('waiting'), 300)),
+  ])
+  expect(early).toBe('waiting')
+  // A second refusal: one signed, two refused, threshold two: out of reach.
+  const started = Date.now()
+  await quorum.refuse(request, signers[2]!.address, 'notLiquidatable')
+  const error = await pending.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  )
+  expect(error).toBeInstanceOf(QuorumRefusedError)
+  expect((error as QuorumRefusedError).reasons).toEqual({
+    [signers[1]!.address.toLowerCase()]: 'equityMismatch',
+    [signers[2]!.address.toLowerCase()]: 'notLiquidatable',
+  })
+  expect(Date.now() - started).toBeLessThan(25_000)
+})
+
+test('behavior: a refusal by a stranger, or by a member who also signed, does not stop a quorum', async () => {
+  const quorum = newQuorum()
+  const request = await quorum.propose({
+    primaryType: 'AccountHealth',
+    domain,
+    message: { ...health, sequence: 12n },
+  })
+  await quorum.refuse(request, '0x000000000000000000000000000000000000dEaD', 'spam')
+  await quorum.refuse(request, signers[1]!.address, 'equityMismatch')
+  await quorum.sign(request, signers[0]!)
+  await quorum.sign(request, signers[1]!)
+  const collected = await quorum.collect(request.digest, { signerSet, timeoutMs: 5_000 })
+  expect(collected.map((entry) => entry.signer.toLowerCase()).sort()).toEqual(
+    [signers[0]!.address, signers[1]!.address].map((a) => a.toLowerCase()).sort(),
+  )
 })
