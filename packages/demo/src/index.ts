@@ -14,7 +14,14 @@ export {
   type RunCrashScenarioParameters,
   runCrashScenario,
 } from './scenario/runCrashScenario.js'
-export { deposit, findInstrument, trade, waitForRelay } from './scenario/seed.js'
+export {
+  deposit,
+  findInstrument,
+  requestPermit,
+  type SignedPermit,
+  trade,
+  waitForRelay,
+} from './scenario/seed.js'
 export { START_PRICES, seedCrashScenario } from './scenario/seedCrashScenario.js'
 export { setPrices } from './scenario/setPrices.js'
 export { type ServiceProcess, spawnService, waitUntilReady } from './stack/spawnService.js'

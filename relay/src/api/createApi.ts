@@ -198,7 +198,7 @@ export async function createApi(parameters: {
         summary:
           'A margin permit: what-if, reservation of the free margin it uses across chains, quorum signature.',
         description:
-          'Refusals: 422 `insufficientMargin` (with `details.freeMarginUsd`, `outstandingUsd`, `requiredUsd`, `imSurplusAfter`), 422 `insufficientBalance`, 409 `requestIdConflict`; 409 `permitRefused` (the other signers disagree, usually for a block not yet seen; retry with the same `requestId`); 503 `quorumUnavailable` (retry with the same `requestId`).',
+          'Refusals: 422 `insufficientMargin` (with `details.freeMarginUsd`, `outstandingUsd`, `requiredUsd`, `imSurplusAfter`), 422 `insufficientBalance`, 409 `requestIdConflict`; 503 `permitRefused` (the other signers see the account at other blocks: a transient disagreement, retry with the same `requestId`), 503 `quorumUnavailable` (retry with the same `requestId`).',
         body: permitRequestSchema,
         response: {
           200: permitResponseSchema,

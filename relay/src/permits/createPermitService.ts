@@ -243,7 +243,7 @@ export function createPermitService(parameters: {
         })
         return {
           ok: false,
-          status: 409,
+          status: 503,
           code: 'permitRefused',
           message: `the other relay signers refused this permit (${Object.values(error.reasons).join(', ')}); retry with requestId ${reservation.requestId}`,
           details: { requestId: reservation.requestId, nonce: reservation.nonce, reasons: error.reasons },

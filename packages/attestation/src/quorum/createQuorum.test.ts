@@ -124,7 +124,10 @@ test('behavior: once so many members refuse that the threshold is out of reach, 
   await quorum.refuse(request, signers[1]!.address, 'equityMismatch')
   const pending = quorum.collect(request.digest, { signerSet, timeoutMs: 30_000 })
   const early = await Promise.race([
-    pending.then(() => 'resolved', () => 'rejected'),
+    pending.then(
+      () => 'resolved',
+      () => 'rejected',
+    ),
     new Promise((resolve) => setTimeout(() => resolve('waiting'), 300)),
   ])
   expect(early).toBe('waiting')

@@ -12,7 +12,7 @@ export function startCommand(): Command {
     )
     .option(
       '--once',
-      'play the scenario, print a JSON summary as the last line, and exit (0 when every invariant holds)',
+      'play the scenario, print a JSON summary as the last line, and exit: 0 when every invariant holds and the crash liquidated the trader with a cross-chain seize, 1 otherwise',
     )
     .option('--dir <dir>', 'where the deployment file, service settings and logs go', '.devnet')
     .option(
@@ -34,7 +34,12 @@ export function startCommand(): Command {
         const { invariants: _checks, steps: _steps, ...totals } = summary
         console.log(JSON.stringify(totals))
       }
-      process.exitCode = summary.invariantsHold ? 0 : 1
+      const played = summary.liquidations > 0 && summary.crossChainSeizes > 0
+      if (!played)
+        console.error(
+          `the scripted crash did not play out: ${summary.liquidations} liquidations, ${summary.crossChainSeizes} cross-chain seizes (logs in ${resolve(options.dir)})`,
+        )
+      process.exitCode = summary.invariantsHold && played ? 0 : 1
       // Every service, chain and connection is closed; a stray handle must not keep the demo alive.
       setTimeout(() => process.exit(process.exitCode ?? 0), 2_000).unref()
     })

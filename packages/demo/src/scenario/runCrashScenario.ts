@@ -37,6 +37,8 @@ export type CrashSummary = {
   attestationsPosted: number
   /** From the price update that made the trader liquidatable (mined) to the first liquidation mined. */
   firstLiquidationLatencyMs: number | null
+  /** The step whose price update came last before the first liquidation (1-based). */
+  firstLiquidationStep: number | null
   /** From the first crash step (mined) to the last liquidation mined. */
   crashToLastLiquidationMs: number | null
   /** USD written off as bad debt on every chain. */
@@ -79,7 +81,13 @@ export async function runCrashScenario(
 
     say('Crash:')
     const steps: CrashStep[] = []
-    let printed = 0
+    // Events already narrated (a reorg can remove earlier ones, so positions in the log are not stable).
+    const told = new Set<ObservedEvent>()
+    const untold = () => {
+      const fresh = events.events.filter((event) => !told.has(event))
+      for (const event of fresh) told.add(event)
+      return fresh
+    }
     for (const [index, prices] of CRASH_STEPS.entries()) {
       const previousEquity = (await stack.api().health(DEMO_ACCOUNTS.trader.address)).equity
       const minedAtMs = await setPrices(stack, prices)
@@ -102,8 +110,7 @@ export async function runCrashScenario(
         hedger: { health: hedger.health, band: hedger.band },
       }
       steps.push(step)
-      const fresh = events.events.slice(printed)
-      printed = events.events.length
+      const fresh = untold()
       say(
         `  step ${step.step}  ETH ${usd(prices.ETH)}  BTC ${usd(prices.BTC)} │ trader equity ${usd(trader.equity)} ` +
           `IM ${usd(trader.initialMargin)} MM ${usd(trader.maintenanceMargin)} health ${healthFigure(trader.health)} ` +
@@ -126,7 +133,7 @@ export async function runCrashScenario(
       'every cross-chain seize to be answered',
     )
     await waitForJobsToEnd(stack, settleTimeoutMs)
-    const tail = events.events.slice(printed)
+    const tail = untold()
     for (const line of narrate(tail, chainName)) say(`      ${line}`)
 
     const liquidated = events.named('Liquidated')
@@ -146,6 +153,7 @@ export async function runCrashScenario(
       attestationsPosted: events.named('HealthPosted').length,
       firstLiquidationLatencyMs:
         firstLiquidation && trigger ? firstLiquidation.observedAtMs - trigger.minedAtMs : null,
+      firstLiquidationStep: firstLiquidation && trigger ? trigger.step : null,
       crashToLastLiquidationMs:
         lastLiquidation && steps[0] ? lastLiquidation.observedAtMs - steps[0].minedAtMs : null,
       badDebt: report.badDebtUsd,

@@ -1,6 +1,6 @@
 import type { InstrumentConfig } from '@xmargin/config'
 import { collateralVaultAbi, mockERC20Abi, positionBookAbi } from '@xmargin/contracts'
-import type { PermitResponse } from '@xmargin/sdk'
+import { ApiUnavailableError, type PermitRequest, type PermitResponse } from '@xmargin/sdk'
 import { type Address, type Hex, keccak256, parseUnits, stringToHex } from 'viem'
 import { DEMO_ACCOUNTS } from '../accounts.js'
 import type { DemoChain, Stack } from '../stack/startStack.js'
@@ -80,27 +80,28 @@ export async function trade(
     seller: DemoKey
     size: string
     priceUsd: number
+    /** Permits a side already holds (e.g. reserved earlier); the others are requested here. */
+    permits?: { buyer?: SignedPermit | undefined; seller?: SignedPermit | undefined } | undefined
   },
 ): Promise<Hex> {
-  const api = stack.api()
-  const permitFor = async (account: Address, side: 'long' | 'short') =>
-    toSignedPermit(
-      await api.requestPermit({
-        account,
-        chainId: chain.chainId,
-        action: 'increaseRisk',
-        instrumentId: parameters.instrument.id,
-        amount: parameters.size,
-        side,
-      }),
-    )
+  const id = tradeCounter++
+  const permitFor = (account: Address, side: 'long' | 'short') =>
+    requestPermit(stack, {
+      account,
+      chainId: chain.chainId,
+      action: 'increaseRisk',
+      instrumentId: parameters.instrument.id,
+      amount: parameters.size,
+      side,
+      requestId: `demo-${Date.now().toString(36)}-${id}-${side}`,
+    })
   const [buyerPermit, sellerPermit] = await Promise.all([
-    permitFor(parameters.buyer.address, 'long'),
-    permitFor(parameters.seller.address, 'short'),
+    parameters.permits?.buyer ?? permitFor(parameters.buyer.address, 'long'),
+    parameters.permits?.seller ?? permitFor(parameters.seller.address, 'short'),
   ])
   const venue = chain.wallet(DEMO_ACCOUNTS.marketMaker.privateKey)
   const tradeArgs = {
-    tradeId: keccak256(stringToHex(`demo-trade-${Date.now()}-${tradeCounter++}`)),
+    tradeId: keccak256(stringToHex(`demo-trade-${Date.now()}-${id}`)),
     instrumentId: parameters.instrument.id,
     buyer: parameters.buyer.address,
     seller: parameters.seller.address,
@@ -120,6 +121,25 @@ export async function trade(
   if (receipt.status !== 'success') throw new Error(`settleTrade ${hash} reverted`)
   return hash
 }
+
+/**
+ * Asks the relay for a permit as a client should: a `requestId`, and the same request again when the
+ * relay answers 5xx (no quorum yet, signers briefly disagreeing, or a relay node that just died: the
+ * next call goes to a node that is up). Resolves to the permit and signatures in the contracts' shape.
+ */
+export async function requestPermit(stack: Stack, request: PermitRequest, attempts = 10) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return toSignedPermit(await stack.api().requestPermit(request))
+    } catch (error) {
+      if (!(error instanceof ApiUnavailableError) || attempt >= attempts) throw error
+      await new Promise((resolve) => setTimeout(resolve, 100 * attempt))
+    }
+  }
+}
+
+/** A permit and its packed signatures, as the contracts take them. */
+export type SignedPermit = ReturnType<typeof toSignedPermit>
 
 function toSignedPermit(response: PermitResponse) {
   const permit = response.permit

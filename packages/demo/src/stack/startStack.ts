@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { type Deployment, viemChain } from '@xmargin/config'
+import { type Deployment, viemChain, writeDeployment } from '@xmargin/config'
 import { deployXmargin } from '@xmargin/contracts'
 import { type Devnet, startDevnet } from '@xmargin/devnet'
 import { createXmarginClient, type XmarginClient } from '@xmargin/sdk'
@@ -42,6 +42,11 @@ export type StartStackParameters = {
   keepers?: number | undefined
   /** anvil block time in seconds; default one block per transaction. */
   blockTimeS?: number | undefined
+  /**
+   * Confirmations per chain, in deployment order (default 0): how deep a block must be before keepers
+   * deliver LayerZero packets sent in it. A chain that may reorg needs more than the reorg's depth.
+   */
+  confirmations?: ReadonlyArray<number | undefined> | undefined
   /** Extra relay settings, merged over the demo's. */
   relaySettings?: Record<string, unknown> | undefined
   /** Extra keeper settings, merged over the demo's. */
@@ -61,6 +66,8 @@ export type Stack = {
   keepers: ServiceProcess[]
   /** A client of the first relay node that is up. */
   api(): XmarginClient
+  /** Index of the relay node holding the leader lease, if any does. */
+  leader(): Promise<number | undefined>
   /** Starts relay `index` again (after a kill or stop) and waits until it answers. */
   restartRelay(index: number): Promise<ServiceProcess>
   /** Starts keeper `index` again and waits until it answers. */
@@ -112,7 +119,16 @@ export async function startStack(parameters: StartStackParameters): Promise<Stac
   }
 
   try {
-    const deployment = devnet.deployment
+    let deployment = devnet.deployment
+    if (parameters.confirmations?.some((value) => value !== undefined)) {
+      deployment = await writeDeployment(devnet.deploymentPath, {
+        ...deployment,
+        chains: deployment.chains.map((chain, i) => ({
+          ...chain,
+          confirmations: parameters.confirmations?.[i] ?? chain.confirmations,
+        })),
+      })
+    }
     for (const chain of deployment.chains)
       say(`chain ${chain.name} (${chain.chainId}) at ${chain.rpcUrls[0]}: xmargin deployed`)
 
@@ -204,6 +220,16 @@ export async function startStack(parameters: StartStackParameters): Promise<Stac
       api() {
         const relay = services.relays.find((service) => service?.isRunning())
         return createXmarginClient({ baseUrl: (relay ?? services.relays[0]!).url })
+      },
+      async leader() {
+        const redis = new Redis(devnet.redis.url, { maxRetriesPerRequest: 1 })
+        try {
+          const value = await redis.get(`{${prefix}:relay}:leader`)
+          const match = value?.match(/^relay-(\d+)\|\d+$/)
+          return match ? Number(match[1]) : undefined
+        } finally {
+          redis.disconnect()
+        }
       },
       async restartRelay(index) {
         const service = await startRelay(index)
