@@ -3,7 +3,6 @@
 // the trade, whichever comes first, and even when both are asked for at the same instant.
 import { collateralVaultAbi } from '@xmargin/contracts'
 import {
-  checkInvariants,
   DEMO_ACCOUNTS,
   type DemoChain,
   deposit,
@@ -11,6 +10,7 @@ import {
   requestPermit,
   type SignedPermit,
   trade,
+  waitForInvariants,
   waitForRelay,
 } from '@xmargin/demo'
 import { ApiRequestError } from '@xmargin/sdk'
@@ -201,7 +201,7 @@ test('behavior: the termination invariants hold', async () => {
   onTestFailed(() => {
     failed = true
   })
-  const report = await checkInvariants(run.stack)
+  const report = await waitForInvariants(run.stack)
   for (const check of report.checks) expect(check.holds, `${check.name}: ${check.detail}`).toBe(true)
   expect(report.checks.length).toBe(4 + run.stack.chains.length)
 })

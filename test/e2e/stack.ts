@@ -11,7 +11,8 @@ export const SCENARIO_TIMEOUT_MS = 300_000
 
 /**
  * Starts a whole stack for one end-to-end file (its own chains, its own Redis key prefix) with its logs
- * in a temporary directory. `stop` keeps the directory when `keepLogs` (a failed file) and says where.
+ * in a temporary directory. `stop` keeps the directory after a failure (or with XMARGIN_E2E_KEEP_LOGS=1)
+ * and prints where, with the scenario's narration.
  */
 export async function startE2eStack(
   name: string,
@@ -28,8 +29,10 @@ export async function startE2eStack(
   return {
     stack,
     lines,
-    async stop(keepLogs = false) {
+    async stop(failed = false) {
       await stack.stop()
+      // XMARGIN_E2E_KEEP_LOGS=1 keeps them after a pass too.
+      const keepLogs = failed || process.env.XMARGIN_E2E_KEEP_LOGS === '1'
       if (keepLogs) console.error(`e2e ${name}: service logs kept in ${dir}\n${lines.join('\n')}`)
       else await rm(dir, { recursive: true, force: true })
     },

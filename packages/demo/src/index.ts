@@ -4,6 +4,7 @@ export {
   checkJobsEnded,
   type InvariantCheck,
   type InvariantReport,
+  waitForInvariants,
 } from './invariants/checkInvariants.js'
 export { createEventLog, type EventLog, type ObservedEvent } from './observe/createEventLog.js'
 export { type RunDemoParameters, runDemo } from './runDemo.js'

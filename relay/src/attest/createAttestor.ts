@@ -35,13 +35,25 @@ export type AttestationDecision = {
   /** `baseline`: the band first seen, never attested (band changes are measured from it). */
   state: 'baseline' | 'proposed' | 'queued' | 'failed'
   retryAtMs?: number | undefined
-  /** Spot per underlying the decision was made at: a liquidatable account is re-attested when it moves. */
+  /**
+   * Spot per underlying and mark per perpetual the decision was made at (`spotsOf`): a liquidatable
+   * account is re-attested when one moves by `refreshMove`.
+   */
   spots?: Record<string, number> | undefined
 }
 
-/** Spot per underlying of the account's XPM-1 input. */
-function spotsOf(risk: AccountRisk): Record<string, number> {
-  return Object.fromEntries(risk.portfolio.input.units.map((unit) => [unit.underlying, unit.spot]))
+/**
+ * Spot per underlying of the account's XPM-1 input, and the mark of each of its perpetuals (`mark:<id>`):
+ * a chain followed some confirmations behind reaches a move later than the others, and only its marks
+ * show it.
+ */
+export function spotsOf(risk: AccountRisk): Record<string, number> {
+  const spots: Record<string, number> = {}
+  for (const unit of risk.portfolio.input.units) {
+    spots[unit.underlying] = unit.spot
+    for (const perp of unit.perps ?? []) if (perp.id !== undefined) spots[`mark:${perp.id}`] = perp.markPrice
+  }
+  return spots
 }
 
 /** True when any underlying moved by more than `fraction` since `spots` (a missing one counts as moved). */

@@ -272,9 +272,10 @@ export function createChainPortfolio(parameters: {
         return {
           chainId,
           blockNumber,
+          // Behind the newest block this node may process (head − the chain's confirmations).
           lagBlocks:
             blockNumber !== undefined && head !== undefined
-              ? Math.max(0, Number(head - blockNumber))
+              ? Math.max(0, Number(head - blockNumber) - clients!.get(chainId).config.confirmations)
               : undefined,
           stale: stale.has(chainId),
           error: errors.get(chainId),

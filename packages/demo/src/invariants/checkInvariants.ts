@@ -45,6 +45,20 @@ export async function checkInvariants(stack: Stack): Promise<InvariantReport> {
   }
 }
 
+/**
+ * The termination invariants once the system is quiet: checks until they all hold or `timeoutMs` passed,
+ * and returns the last report. Some settle a moment after the last job ends (a keeper's ledger records a
+ * mined replacement on its next monitor pass), so "at the end" means "once nothing is moving".
+ */
+export async function waitForInvariants(stack: Stack, timeoutMs = 30_000): Promise<InvariantReport> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const report = await checkInvariants(stack)
+    if (report.holds || Date.now() > deadline) return report
+    await new Promise((resolve) => setTimeout(resolve, 500))
+  }
+}
+
 type ChainLogs = Array<{ eventName: string; args: Record<string, unknown>; address: Address }>
 const eventsAbi = [...riskGuardAbi, ...liquidatorAbi, ...collateralVaultAbi, ...positionBookAbi]
 

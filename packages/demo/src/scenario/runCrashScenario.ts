@@ -1,6 +1,6 @@
 import { DEMO_ACCOUNTS } from '../accounts.js'
 import { duration, healthFigure, short, usd } from '../format.js'
-import { checkInvariants, checkJobsEnded, type InvariantCheck } from '../invariants/checkInvariants.js'
+import { checkJobsEnded, type InvariantCheck, waitForInvariants } from '../invariants/checkInvariants.js'
 import { createEventLog, type EventLog, type ObservedEvent } from '../observe/createEventLog.js'
 import type { Stack } from '../stack/startStack.js'
 import { START_PRICES, seedCrashScenario } from './seedCrashScenario.js'
@@ -144,7 +144,7 @@ export async function runCrashScenario(
     const trigger = firstLiquidation
       ? [...steps].reverse().find((step) => step.minedAtMs <= firstLiquidation.observedAtMs)
       : firstLiquidatable
-    const report = await checkInvariants(stack)
+    const report = await waitForInvariants(stack)
     const summary: CrashSummary = {
       liquidations: liquidated.length,
       crossChainSeizes: events

@@ -18,7 +18,12 @@ export const START_PRICES = { ETH: 3_000, BTC: 60_000 } as const
  *   as one portfolio it stays healthy through the whole crash.
  * - market maker (the venue): the other side of every trade, with ample USDC on every chain.
  */
-export async function seedCrashScenario(stack: Stack, say: (line: string) => void): Promise<void> {
+export async function seedCrashScenario(
+  stack: Stack,
+  say: (line: string) => void,
+  options: { hedger?: boolean | undefined } = {},
+): Promise<void> {
+  const withHedger = options.hedger ?? true
   const [a, b, c] = stack.chains as [
     (typeof stack.chains)[0],
     (typeof stack.chains)[0],
@@ -31,12 +36,12 @@ export async function seedCrashScenario(stack: Stack, say: (line: string) => voi
     deposit(a, { owner: trader, symbol: 'USDC', amount: '14000' }),
     deposit(b, { owner: trader, symbol: 'WETH', amount: '0.5' }),
     deposit(c, { owner: trader, symbol: 'WBTC', amount: '0.1' }),
-    deposit(a, { owner: hedger, symbol: 'USDC', amount: '8000' }),
+    ...(withHedger ? [deposit(a, { owner: hedger, symbol: 'USDC', amount: '8000' })] : []),
   ])
   say(`  market maker: 2,000,000 USDC on each chain (it is also the venue that settles trades)`)
   say(`  trader: 14,000 USDC on ${a.name}, 0.5 WETH on ${b.name}, 0.1 WBTC on ${c.name}`)
-  say(`  hedger: 8,000 USDC on ${a.name}`)
-  for (const account of [marketMaker, trader, hedger])
+  if (withHedger) say(`  hedger: 8,000 USDC on ${a.name}`)
+  for (const account of withHedger ? [marketMaker, trader, hedger] : [marketMaker, trader])
     await waitForRelay(stack, account.address, (health) => (health.equity > 0 ? true : undefined))
 
   const perpB = findInstrument(b, { kind: 'perp', underlying: 'ETH' })
@@ -68,6 +73,7 @@ export async function seedCrashScenario(stack: Stack, say: (line: string) => voi
     priceUsd: premium,
   })
   say(`  trader short 10 ${putC.symbol ?? 'ETH puts'} on ${c.name} at ${usd(premium)} premium`)
+  if (!withHedger) return
   // The hedger scales in, a leg on each chain in turn: every permit is priced on the portfolio as it then
   // stands, and the short leg on C is granted because the relay sees the long on B.
   for (const [long, short] of [

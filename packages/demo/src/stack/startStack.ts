@@ -128,6 +128,18 @@ export async function startStack(parameters: StartStackParameters): Promise<Stac
           confirmations: parameters.confirmations?.[i] ?? chain.confirmations,
         })),
       })
+      // Bury the deployment under the confirmations, so services that read `head − confirmations` start
+      // with every contract and listed instrument in view.
+      await Promise.all(
+        deployment.chains.map(async (chain) => {
+          if (chain.confirmations === 0) return
+          const client = createPublicClient({ transport: http(chain.rpcUrls[0]) })
+          await client.request({
+            method: 'anvil_mine' as never,
+            params: [`0x${chain.confirmations.toString(16)}`] as never,
+          })
+        }),
+      )
     }
     for (const chain of deployment.chains)
       say(`chain ${chain.name} (${chain.chainId}) at ${chain.rpcUrls[0]}: xmargin deployed`)
