@@ -107,7 +107,8 @@ test('behavior: withdrawals on chains A and B at the same moment for the same fr
 })
 
 test('behavior: after expiry the reservation is released and the margin can be permitted again', async () => {
-  const clients = await start({ settings: { permits: { ttlS: 1, graceS: 0, sweepMs: 50 } } })
+  // 5 s: long enough that the refusal below still meets the reservation on a loaded CI machine.
+  const clients = await start({ settings: { permits: { ttlS: 5, graceS: 0, sweepMs: 50 } } })
   const first = await clients[0]!.requestPermit({
     account: alice,
     chainId: A,
@@ -123,7 +124,7 @@ test('behavior: after expiry the reservation is released and the margin can be p
       clients[1]!
         .requestPermit({ account: alice, chainId: B, action: 'withdraw', asset: 'WETH', amount: '2' })
         .catch(() => undefined),
-    { what: 'the reservation to lapse' },
+    { what: 'the reservation to lapse', timeoutMs: 30_000 },
   )
   expect(second.reservation.outstandingUsd).toBeCloseTo(second.reservation.costUsd, 6)
   expect((await clients[2]!.permit(alice, first.permit.nonce)).status).toBe('expired')

@@ -142,7 +142,12 @@ export async function startStack(parameters: StartStackParameters): Promise<Stac
       )
     }
     for (const chain of deployment.chains)
-      say(`chain ${chain.name} (${chain.chainId}) at ${chain.rpcUrls[0]}: xmargin deployed`)
+      say(
+        `chain ${chain.name} (${chain.chainId}) at ${chain.rpcUrls[0]} (anvil pid ${devnet.anvils.find((anvil) => anvil.chainId === chain.chainId)?.process.pid}): xmargin deployed`,
+      )
+    say(
+      `redis ${devnet.redis.url}${devnet.redis.process ? ` (started here, pid ${devnet.redis.process.pid})` : ''}, keys under ${prefix}; deployment file ${devnet.deploymentPath}`,
+    )
 
     const common = {
       deployment: devnet.deploymentPath,
