@@ -40,6 +40,23 @@ export type AttestationDecision = {
    * account is re-attested when one moves by `refreshMove`.
    */
   spots?: Record<string, number> | undefined
+  /** The account's holdings on every chain when decided (`holdingsOf`): a liquidatable account whose
+   * holdings changed since (a liquidation, a seize, a trade) is attested again at once. */
+  holdings?: string | undefined
+}
+
+/** A fingerprint of an account's positions and vault balances on every chain. */
+export function holdingsOf(risk: AccountRisk): string {
+  return risk.portfolio.chains
+    .map(
+      (chain) =>
+        `${chain.chainId}:${[...chain.positions].map(([id, size]) => `${id}=${size}`).join(',')}/${[
+          ...chain.balances,
+        ]
+          .map(([asset, amount]) => `${asset.toLowerCase()}=${amount}`)
+          .join(',')}`,
+    )
+    .join(';')
 }
 
 /**
@@ -218,7 +235,10 @@ export function createAttestor(parameters: CreateAttestorParameters): Attestor {
       if (
         decision?.band !== 'liquidatable' ||
         now - decision.atMs >= settings.refreshLiquidatableS * 1_000 ||
-        spotsMoved(decision.spots, spotsOf(risk), settings.refreshMove)
+        spotsMoved(decision.spots, spotsOf(risk), settings.refreshMove) ||
+        // Still liquidatable after its holdings changed (a partial liquidation, a seize): the last
+        // attestation is stale on chain (its anchor predates the change), so attest the new state.
+        (decision.holdings !== undefined && decision.holdings !== holdingsOf(risk))
       )
         pending.set(account, 'liquidatable')
     } else if (decision && decision.band !== risk.band) {
@@ -395,6 +415,7 @@ export function createAttestor(parameters: CreateAttestorParameters): Attestor {
       atMs: nowMs,
       state: 'proposed',
       spots: spotsOf(risk),
+      holdings: holdingsOf(risk),
     }
     // One transaction: the round (and its digests) and the decision that it is being proposed.
     decisions.set(key(account), decision)

@@ -121,18 +121,25 @@ export async function runCrashScenario(
       await parameters.afterStep?.(step, events)
     }
 
-    // Every liquidation that asked other chains for collateral must hear back from each of them.
+    // Settled: every cross-chain seize answered, every job ended, and the trader no longer liquidatable
+    // (a liquidation can leave it just below maintenance; the relay attests again and keepers go on).
     const settleTimeoutMs = parameters.settleTimeoutMs ?? 60_000
-    await events.waitFor(
-      (all) => {
-        const requested = all.filter((event) => event.eventName === 'SeizeRequested').length
-        const answered = all.filter((event) => event.eventName === 'SeizeCompleted').length
-        return answered >= requested
-      },
-      settleTimeoutMs,
-      'every cross-chain seize to be answered',
-    )
-    await waitForJobsToEnd(stack, settleTimeoutMs)
+    const settleBy = Date.now() + settleTimeoutMs
+    for (;;) {
+      await events.waitFor(
+        (all) => {
+          const requested = all.filter((event) => event.eventName === 'SeizeRequested').length
+          const answered = all.filter((event) => event.eventName === 'SeizeCompleted').length
+          return answered >= requested
+        },
+        Math.max(1_000, settleBy - Date.now()),
+        'every cross-chain seize to be answered',
+      )
+      await waitForJobsToEnd(stack, Math.max(0, settleBy - Date.now()))
+      const trader = await stack.api().health(DEMO_ACCOUNTS.trader.address)
+      if (trader.band !== 'liquidatable' || Date.now() > settleBy) break
+      await new Promise((resolve) => setTimeout(resolve, 250))
+    }
     const tail = untold()
     for (const line of narrate(tail, chainName)) say(`      ${line}`)
 

@@ -119,6 +119,16 @@ export async function trade(
   const hash = await venue.writeContract({ ...request, gas: 1_500_000n })
   const receipt = await chain.publicClient.waitForTransactionReceipt({ hash })
   if (receipt.status !== 'success') throw new Error(`settleTrade ${hash} reverted`)
+  // The relay keeps each permit's margin reserved until it sees the trade on chain: wait for that, so the
+  // next permit of the same account is priced on the portfolio with this trade in it.
+  await Promise.all(
+    [
+      [parameters.buyer.address, buyerPermit],
+      [parameters.seller.address, sellerPermit],
+    ].map(([account, permit]) =>
+      waitForPermitUsed(stack, account as Address, (permit as SignedPermit).permit.nonce),
+    ),
+  )
   return hash
 }
 
@@ -155,6 +165,22 @@ function toSignedPermit(response: PermitResponse) {
       expiry: BigInt(permit.expiry),
     },
     signatures: response.signatures as Hex,
+  }
+}
+
+/** Waits until the relay reports the permit used on chain (its reservation released). */
+async function waitForPermitUsed(stack: Stack, account: Address, nonce: bigint, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const status = await stack
+      .api()
+      .permit(account, nonce)
+      .then((record) => record.status)
+      .catch(() => undefined)
+    if (status === 'used') return
+    if (Date.now() > deadline)
+      throw new Error(`the relay did not see permit ${nonce} of ${account} used within ${timeoutMs} ms`)
+    await new Promise((resolve) => setTimeout(resolve, 25))
   }
 }
 
