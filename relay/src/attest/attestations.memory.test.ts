@@ -132,3 +132,29 @@ test('behavior: an account with positions gets a heartbeat attestation without a
   )
   expect((await readJobs(redisUrl, ctx.prefix, 'postAttestation', B)).length).toBeGreaterThan(0)
 })
+
+test('behavior: a liquidatable account whose holdings change (a partial liquidation) is attested again at once', async () => {
+  ctx = await setupMemoryRelays()
+  seedAlice(ctx)
+  await startAll(ctx)
+  ctx.apply((p) => p.setPrice('ETH', 2_000))
+  const [first] = await waitFor(async () => {
+    const jobs = await readJobs(redisUrl, ctx!.prefix, 'liquidate', A)
+    return jobs.length > 0 && jobs
+  })
+  // A keeper closes 1 ETH of the perp at the mark (the $1 000 loss realised, a $100 penalty paid): still
+  // below maintenance, no price moved, long before the periodic refresh.
+  ctx.apply((p) =>
+    p.setHoldings(alice, A, {
+      balances: { [tokenAddress(A, 'USDC')]: usdc(8_900) },
+      positions: { [ETH_PERP]: { size: wad(9), entryPrice: 3_000 } },
+    }),
+  )
+  const second = await waitFor(async () => {
+    const jobs = await readJobs(redisUrl, ctx!.prefix, 'liquidate', A)
+    return jobs.find((job) => job.data.sequence > first!.data.sequence)
+  })
+  expect(ctx.relays[0]!.book.get(alice)?.band).toBe('liquidatable')
+  expect(second.data.health.equity < second.data.health.maintenanceMargin).toBe(true)
+  expect(second.data.closes!.every((close) => close.size <= wad(9))).toBe(true)
+})
