@@ -5,6 +5,7 @@ import type { Stack } from '../stack/startStack.js'
 
 /** Chainlink USD feeds answer with 8 decimals; the devnet's mock aggregators do too. */
 const FEED_DECIMALS = 8
+const SET_ANSWER_GAS = 200_000n
 
 /**
  * Moves USD prices (e.g. `{ ETH: 2880 }`) on every chain's mock aggregators at once, as the oracle network
@@ -25,13 +26,18 @@ export async function setPrices(stack: Stack, prices: Record<string, number>): P
             abi: mockAggregatorAbi,
             functionName: 'setAnswer',
             args: [parseUnits(usd.toFixed(FEED_DECIMALS), FEED_DECIMALS)],
+            // A fixed limit (setAnswer uses ~35 000): two CI runs saw an update revert while keepers were
+            // sending on the same chain, most likely out of gas on an estimate made against another state.
+            gas: SET_ANSWER_GAS,
           }),
         )
       }
       for (const hash of hashes) {
         const receipt = await chain.publicClient.waitForTransactionReceipt({ hash, pollingInterval: 10 })
         if (receipt.status !== 'success')
-          throw new Error(`price update ${hash} reverted on chain ${chain.chainId}`)
+          throw new Error(
+            `price update ${hash} reverted on chain ${chain.chainId} (gas used ${receipt.gasUsed} of ${SET_ANSWER_GAS})`,
+          )
       }
     }),
   )
