@@ -3,7 +3,7 @@ import { expect, test } from 'vitest'
 import { actData, minedBy, targetState } from '../_test/chain.js'
 import { sleep } from '../_test/redis.js'
 import { txTargetAbi } from '../_test/txTarget.js'
-import { NoSignerAvailableError, SimulationRevertedError } from '../errors.js'
+import { NoSignerAvailableError, SimulationRevertedError, TransactionRevertedError } from '../errors.js'
 import { useEngineTest } from './_engineTest.js'
 
 const t = useEngineTest(31401)
@@ -90,6 +90,28 @@ test('behavior: the same intent from two engines at once sends one transaction',
   )
   expect(sent[0]! + sent[1]!).toBe(1)
   expect((await targetState(t.chain)).count).toBe(1n)
+})
+
+test('behavior: a call the caller marked simulated is sent as is (gas required): no second simulation', async () => {
+  const engine = t.engine()
+  await engine.start()
+  await (await engine.submit({ intentId: 's-1', to: t.chain.target, data: actData(7n) })).wait()
+  // Already done on chain, so it reverts; marked simulated, the engine sends it anyway and the receipt says so.
+  const sent = await engine.submit({
+    intentId: 's-1-again',
+    to: t.chain.target,
+    data: actData(7n),
+    gas: 200_000n,
+    abi: txTargetAbi,
+    simulated: true,
+  })
+  await expect(sent.wait()).rejects.toBeInstanceOf(TransactionRevertedError)
+  expect(engine.metrics().counters.simulationReverts).toBe(0)
+  // Without a gas limit a call marked simulated is refused before any nonce is used.
+  await expect(
+    engine.submit({ intentId: 's-2', to: t.chain.target, data: actData(8n), simulated: true }),
+  ).rejects.toThrow(/needs its gas limit/)
+  expect(await engine.ledger.lookupIntent('s-2')).toBeUndefined()
 })
 
 test('behavior: a reverting call is refused by simulation, decoded, and uses no nonce', async () => {
