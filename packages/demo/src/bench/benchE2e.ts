@@ -31,7 +31,14 @@ for (let run = 1; run <= RUNS; run++) {
   const stack = await startStack({ dir, redisUrl: process.env.REDIS_URL })
   let ok = false
   try {
-    const summary = await runCrashScenario(stack)
+    const summary = await runCrashScenario(stack).catch((error: unknown) => {
+      console.log(`run ${run}/${RUNS}: the scenario failed: ${(error as Error).message}`)
+      return undefined
+    })
+    if (!summary) {
+      failures++
+      continue
+    }
     if (summary.firstLiquidationLatencyMs !== null && summary.invariantsHold) {
       latencies.push(summary.firstLiquidationLatencyMs)
       if (summary.crashToLastLiquidationMs !== null) crashToLast.push(summary.crashToLastLiquidationMs)

@@ -1,8 +1,8 @@
 import { black76Price } from '@xmargin/margin'
 import { DEMO_ACCOUNTS } from '../accounts.js'
 import { usd } from '../format.js'
-import type { Stack } from '../stack/startStack.js'
-import { deposit, findInstrument, trade, waitForRelay } from './seed.js'
+import type { DemoChain, Stack } from '../stack/startStack.js'
+import { type DemoKey, deposit, findInstrument, trade, waitForRelay } from './seed.js'
 
 /** The starting prices of the devnet (`deployXmargin`'s defaults). */
 export const START_PRICES = { ETH: 3_000, BTC: 60_000 } as const
@@ -31,18 +31,29 @@ export async function seedCrashScenario(
   ]
   const { marketMaker, trader, hedger } = DEMO_ACCOUNTS
 
-  await Promise.all([
-    ...stack.chains.map((chain) => deposit(chain, { owner: marketMaker, symbol: 'USDC', amount: '2000000' })),
-    deposit(a, { owner: trader, symbol: 'USDC', amount: '14000' }),
-    deposit(b, { owner: trader, symbol: 'WETH', amount: '0.5' }),
-    deposit(c, { owner: trader, symbol: 'WBTC', amount: '0.1' }),
-    ...(withHedger ? [deposit(a, { owner: hedger, symbol: 'USDC', amount: '8000' })] : []),
-  ])
+  const deposits: Array<{ chain: DemoChain; owner: DemoKey; symbol: string; amount: string }> = [
+    ...stack.chains.map((chain) => ({ chain, owner: marketMaker, symbol: 'USDC', amount: '2000000' })),
+    { chain: a, owner: trader, symbol: 'USDC', amount: '14000' },
+    { chain: b, owner: trader, symbol: 'WETH', amount: '0.5' },
+    { chain: c, owner: trader, symbol: 'WBTC', amount: '0.1' },
+    ...(withHedger ? [{ chain: a, owner: hedger, symbol: 'USDC', amount: '8000' }] : []),
+  ]
+  await Promise.all(
+    deposits.map(({ chain, owner, symbol, amount }) => deposit(chain, { owner, symbol, amount })),
+  )
   say(`  market maker: 2,000,000 USDC on each chain (it is also the venue that settles trades)`)
   say(`  trader: 14,000 USDC on ${a.name}, 0.5 WETH on ${b.name}, 0.1 WBTC on ${c.name}`)
   if (withHedger) say(`  hedger: 8,000 USDC on ${a.name}`)
-  for (const account of withHedger ? [marketMaker, trader, hedger] : [marketMaker, trader])
-    await waitForRelay(stack, account.address, (health) => (health.equity > 0 ? true : undefined))
+  // Every deposit in the relay's view before the first permit is asked for (each chain is followed on its
+  // own: seeing one chain's deposit says nothing about another's).
+  for (const { chain, owner, symbol } of deposits)
+    await waitForRelay(stack, owner.address, (health) => {
+      const view = health.chains.find((entry) => entry.chainId === chain.chainId)
+      if (!view) return undefined
+      return symbol === chain.config.settlementToken
+        ? view.cash > 0 || undefined
+        : view.collateral.some((line) => line.asset === symbol && line.amount > 0) || undefined
+    })
 
   const perpB = findInstrument(b, { kind: 'perp', underlying: 'ETH' })
   const perpC = findInstrument(c, { kind: 'perp', underlying: 'ETH' })
