@@ -232,13 +232,18 @@ export function createAttestor(parameters: CreateAttestorParameters): Attestor {
     if (risk.band === 'liquidatable') {
       // Again after refreshLiquidatableS, or as soon as a spot moved by refreshMove: the Liquidator bounds
       // the attested marks by the oracle, so an attestation made before a move could no longer be used.
-      if (
-        decision?.band !== 'liquidatable' ||
-        now - decision.atMs >= settings.refreshLiquidatableS * 1_000 ||
-        spotsMoved(decision.spots, spotsOf(risk), settings.refreshMove) ||
-        // Still liquidatable after its holdings changed (a partial liquidation, a seize): the last
-        // attestation is stale on chain (its anchor predates the change), so attest the new state.
-        (decision.holdings !== undefined && decision.holdings !== holdingsOf(risk))
+      // While a liquidation's cross-chain seize is in flight the account's view is not consistent (the
+      // collateral left the other chain, its value has not arrived): nothing is attested until it is
+      // finalised (the relay sees LiquidationFinalised), which re-runs this decision.
+      const seizing = risk.portfolio.chains.some((chain) => (chain.pendingSeizes ?? 0) > 0)
+      if (decision?.band !== 'liquidatable') pending.set(account, 'liquidatable')
+      else if (
+        !seizing &&
+        (now - decision.atMs >= settings.refreshLiquidatableS * 1_000 ||
+          spotsMoved(decision.spots, spotsOf(risk), settings.refreshMove) ||
+          // Still liquidatable after its holdings changed (a partial liquidation, a seize): the last
+          // attestation is stale on chain (its anchor predates the change), so attest the new state.
+          (decision.holdings !== undefined && decision.holdings !== holdingsOf(risk)))
       )
         pending.set(account, 'liquidatable')
     } else if (decision && decision.band !== risk.band) {

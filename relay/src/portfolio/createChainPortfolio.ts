@@ -81,6 +81,9 @@ const DEPOSITED = getAbiItem({ abi: collateralVaultAbi, name: 'Deposited' })
  *
  * @example const portfolio = createChainPortfolio({ settings, logger, registry, nodeId })
  */
+/** A seize not finalised after this long (a lost reply, a reorged request) stops holding attestations. */
+const SEIZE_PENDING_MAX_MS = 30_000
+
 export function createChainPortfolio(parameters: {
   settings: RelaySettings
   nodeId: string
@@ -91,6 +94,17 @@ export function createChainPortfolio(parameters: {
   const accountsKey = `{${settings.redis.prefix}:relay}:accounts`
   const listeners = new Set<(change: PortfolioChange) => void>()
   const flags = new Map<string, bigint>()
+  // Liquidations that asked other chains for collateral and are not finalised yet, per chain and account
+  // (liquidationId → when seen): until they are, collateral taken elsewhere is in transit.
+  const seizing = new Map<string, Map<string, number>>()
+  const pendingSeizes = (key: string): number => {
+    const pending = seizing.get(key)
+    if (!pending) return 0
+    const since = Date.now() - SEIZE_PENDING_MAX_MS
+    let count = 0
+    for (const seenAt of pending.values()) if (seenAt >= since) count++
+    return count
+  }
   const heads = new Map<number, bigint>()
   const errors = new Map<number, string>()
   let deployment: Deployment | undefined
@@ -178,6 +192,19 @@ export function createChainPortfolio(parameters: {
         const key = `${event.chainId}:${event.account.toLowerCase()}`
         if (event.flagged && event.flaggedAt !== undefined) flags.set(key, event.flaggedAt)
         else flags.delete(key)
+      } else if (event.kind === 'liquidation' && event.requestedUsd > 0n) {
+        const key = `${event.chainId}:${event.account.toLowerCase()}`
+        const pending = seizing.get(key) ?? new Map<string, number>()
+        pending.set(event.liquidationId.toLowerCase(), Date.now())
+        seizing.set(key, pending)
+      } else if (
+        event.kind === 'liquidationStep' &&
+        event.step === 'LiquidationFinalised' &&
+        event.account !== undefined
+      ) {
+        const key = `${event.chainId}:${event.account.toLowerCase()}`
+        seizing.get(key)?.delete(event.liquidationId.toLowerCase())
+        if (seizing.get(key)?.size === 0) seizing.delete(key)
       } else if (event.kind === 'other' && event.eventName === 'SignerSetRotated') signerSetRotated = true
     }
     if (result.newAccounts.size > 0 && redis)
@@ -318,6 +345,7 @@ export function createChainPortfolio(parameters: {
         balances: chain.balances,
         positions: new Map([...chain.positions].map(([id, position]) => [id, position.size])),
         flaggedAt: flags.get(`${chain.chainId}:${address.toLowerCase()}`),
+        pendingSeizes: pendingSeizes(`${chain.chainId}:${address.toLowerCase()}`),
       }))
       return { account: address, anchors: view.anchors, input, chains }
     },

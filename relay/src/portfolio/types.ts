@@ -64,6 +64,11 @@ export type AccountChainHoldings = {
   positions: ReadonlyMap<number, bigint>
   /** When the account was flagged for liquidation on this chain (unix seconds), if it is. */
   flaggedAt?: bigint | undefined
+  /**
+   * Liquidations on this chain that asked other chains for collateral and are not finalised: the
+   * collateral may have left the other chain without its value having arrived here yet.
+   */
+  pendingSeizes?: number | undefined
 }
 
 /** One account across every chain, with the anchors it is valued at. */
