@@ -56,21 +56,28 @@ test('default: an account that falls below maintenance gets quorum-signed liquid
   expect(closes![0]!.size > 0n && closes![0]!.size <= wad(10)).toBe(true)
   expect(health.marks).toEqual([{ instrumentId: ETH_PERP, mark: wad(2_000), maxClose: closes![0]!.size }])
 
-  // every node serves the round; B, where the plan closes nothing, gets the same health as an attestation
+  // every node serves the round; B, where the plan closes nothing, gets the same health as an attestation.
+  // (On a loaded machine the other nodes may refuse a first round they could not check in time: the
+  // leader then proposes again with a new sequence, so the round looked at is the one that was queued.)
   await ctx.settle()
-  const response = await fetch(`${ctx.relays[2]!.url()}/v1/attestations/${alice}/${job!.data.sequence}`)
-  expect(response.status).toBe(200)
-  const round = (await response.json()) as {
-    status: string
-    trigger: string
-    attestations: { chainId: number; kind: string }[]
-  }
-  expect([round.status, round.trigger]).toEqual(['queued', 'liquidatable'])
+  type Round = { status: string; trigger: string; attestations: { chainId: number; kind: string }[] }
+  const { round, sequence } = await waitFor(async () => {
+    for (const candidate of await readJobs(redisUrl, ctx!.prefix, 'liquidate', A)) {
+      const response = await fetch(
+        `${ctx!.relays[2]!.url()}/v1/attestations/${alice}/${candidate.data.sequence}`,
+      )
+      expect(response.status).toBe(200)
+      const found = (await response.json()) as Round
+      if (found.status === 'queued') return { round: found, sequence: candidate.data.sequence }
+    }
+    return undefined
+  })
+  expect(round.trigger).toBe('liquidatable')
   const kinds = round.attestations.map((a) => [a.chainId, a.kind])
   expect(kinds[0]).toEqual([A, 'liquidate'])
   expect(kinds[1]?.[0]).toBe(B)
-  const [posted] = await readJobs(redisUrl, ctx.prefix, kinds[1]![1] as 'postAttestation', B)
-  expect(posted?.data.sequence).toBe(job!.data.sequence)
+  const posts = await readJobs(redisUrl, ctx.prefix, kinds[1]![1] as 'postAttestation', B)
+  expect(posts.map((post) => post.data.sequence)).toContain(sequence)
 })
 
 test('behavior: with one node stopped attestations continue; with two stopped none is issued and /readyz says 503', async () => {
