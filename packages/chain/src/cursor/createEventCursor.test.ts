@@ -290,7 +290,7 @@ test('behavior: the background loop follows new blocks and stops cleanly', async
   cursor.start()
   await setAnswers([4_000n])
   cursor.wake()
-  await expect.poll(() => consumer.prices(), { timeout: 5_000 }).toEqual([4_000n])
+  await expect.poll(() => consumer.prices(), { timeout: 20_000 }).toEqual([4_000n])
   await cursor.stop()
   rpc.close()
 })

@@ -15,6 +15,8 @@ import { DEFAULT_RANGE_BOUNDS, nextRangeSize, type RangeBounds } from './nextRan
 
 /** Retries of a range whose header bloom promises logs that `eth_getLogs` did not return. */
 const MAX_BLOOM_RETRIES = 5
+/** Retries while a block's receipts show events eth_getLogs did not return yet (~45 s with backoff). */
+const MAX_UNINDEXED_RETRIES = 50
 
 /** Default wait between polls once the cursor has caught up (ms). */
 export const DEFAULT_POLL_INTERVAL_MS = 1_000
@@ -135,6 +137,27 @@ export function createEventCursor(parameters: CreateEventCursorParameters): Even
       parentHash: block.parentHash,
       timestamp: BigInt(block.timestamp),
       logsBloom: block.logsBloom,
+    }
+  }
+  /** Whether the block's receipts hold one of our events; undefined when the node cannot tell (no method). */
+  const loggedInReceipts = async (number: bigint, sources: readonly LogSource[]) => {
+    try {
+      const receipts = (await client.request({
+        method: 'eth_getBlockReceipts',
+        params: [`0x${number.toString(16)}`],
+      } as never)) as Array<{ logs: Array<{ address: string; topics: Hex[] }> }> | null
+      // The node knows the block but not its receipts yet: the logs are on their way.
+      if (!receipts) return true
+      const addresses = new Set(sources.map((source) => source.address.toLowerCase()))
+      const selectors = new Set(eventSelectors(sources).map((topic) => topic.toLowerCase()))
+      return receipts.some((receipt) =>
+        receipt.logs.some(
+          (log) =>
+            addresses.has(log.address.toLowerCase()) && selectors.has(log.topics[0]?.toLowerCase() ?? ''),
+        ),
+      )
+    } catch {
+      return undefined
     }
   }
   const headNumber = async () => BigInt((await client.request({ method: 'eth_blockNumber' })) as Hex)
@@ -269,15 +292,22 @@ export function createEventCursor(parameters: CreateEventCursorParameters): Even
       if (middle.some((block) => block === undefined)) return 'retry'
       checked.push(...(middle as NonNullable<(typeof middle)[number]>[]))
     }
-    const missing = checked.some(
+    const suspects = checked.filter(
       (block) =>
         !logBlocks.has(block.number) &&
         sources.some((source) => bloomMayContain(block.logsBloom, source.address)),
     )
-    if (missing && bloomRetries < MAX_BLOOM_RETRIES) {
-      bloomRetries++
-      metrics.errors.inc({ ...label, kind: 'logsNotIndexed' })
-      return 'retry'
+    if (suspects.length > 0) {
+      // The block's receipts settle it: our events there mean the node answered eth_getLogs before
+      // indexing them (wait for it, however long); none means a bloom false positive (go on). Without
+      // receipts (a node lacking eth_getBlockReceipts) a few retries, then go on.
+      const verdicts = await Promise.all(suspects.map((block) => loggedInReceipts(block.number, sources)))
+      const limit = verdicts.includes(true) ? MAX_UNINDEXED_RETRIES : MAX_BLOOM_RETRIES
+      if (!verdicts.every((verdict) => verdict === false) && bloomRetries < limit) {
+        bloomRetries++
+        metrics.errors.inc({ ...label, kind: 'logsNotIndexed' })
+        return 'retry'
+      }
     }
     bloomRetries = 0
     if (stopping) return 'stopped'
