@@ -222,8 +222,8 @@ export async function liquidate(
         value,
         gas: (simulated.gasUsed * BigInt(Math.round(settings.gasLimitMultiplier * 1_000))) / 1_000n + 50_000n,
         abi: keeperErrorsAbi,
-        // Just simulated above with eth_simulateV1 (the logs give the reward and shortfall).
-        simulated: true,
+        // Not `simulated: true`: the engine's own run at the pending block also sees this account's other
+        // liquidation still in the mempool and refuses to send a second that would revert on chain.
       })
     } catch (error) {
       if (error instanceof SimulationRevertedError)
