@@ -24,7 +24,7 @@ import { eventually, SCENARIO_TIMEOUT_MS, STACK_TIMEOUT_MS, startE2eStack } from
  * events into account, only once their block is this deep. B makes a block every TICK_MS meanwhile.
  */
 const CONFIRMATIONS_B = 6
-const TICK_MS = 300
+const TICK_MS = 1_000
 
 let run: Awaited<ReturnType<typeof startE2eStack>>
 let events: EventLog
