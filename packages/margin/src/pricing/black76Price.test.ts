@@ -47,3 +47,13 @@ test('behavior: bounded by D·max(F − K, 0) and D·F for a call', () => {
     ),
   )
 })
+
+test('behavior: a vanishing σ√T (≈ 1e-308, found by fast-check) gives the discounted intrinsic value, not NaN', () => {
+  for (const [timeYears, vol] of [
+    [9.857581206931566e-177, 1.2900749637460926e-220],
+    [1e-300, 2e-160],
+  ] as const) {
+    expect(black76Price(1, 0.1, timeYears, vol, 0.97, true)).toBeCloseTo(0.97 * 0.9, 12)
+    expect(black76Price(1, 0.1, timeYears, vol, 0.97, false)).toBe(0)
+  }
+})

@@ -69,3 +69,10 @@ test('behavior: limits and NaN', () => {
   expect(normalCdf(40)).toBe(1)
   expect(normalCdf(Number.NaN)).toBeNaN()
 })
+
+test('behavior: arguments near the largest double give exact 0 and 1, not NaN', () => {
+  for (const x of [41, 1e300, 1.5e307, Number.MAX_VALUE]) {
+    expect(normalCdf(x)).toBe(1)
+    expect(normalCdf(-x)).toBe(0)
+  }
+})

@@ -90,6 +90,10 @@ export function normalCdf(x: number): number {
   }
   if (x < X_UNDERFLOW) return 0
   if (!(ax < Number.POSITIVE_INFINITY)) return Number.isNaN(x) ? Number.NaN : 1
+  // Beyond 40 the tail is below the smallest double: exact 0 or 1. (Without this, |x| above ~1e307 made
+  // 16·|x| overflow in the split below and returned NaN: fast-check found it through Black-76 with
+  // σ√T ≈ 1e-308.)
+  if (ax > 40) return x < 0 ? 0 : 1
   let r: number
   if (z <= 4) {
     // erfc(z)·e^(z²) = C(z)/D(z)
