@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { type Stack, type StartStackParameters, startStack } from '@xmargin/demo'
+import { pollUntil, type Stack, type StartStackParameters, startStack } from '@xmargin/demo'
 import { inject } from 'vitest'
 
 /** Seconds an end-to-end stack may take to start (three chains, deployment, five service processes). */
@@ -40,22 +40,10 @@ export async function startE2eStack(
 }
 
 /** Polls `probe` until it returns a value other than undefined; fails with `what` after `timeoutMs`. */
-export async function eventually<T>(
+export function eventually<T>(
   probe: () => Promise<T | undefined>,
   timeoutMs: number,
   what: string,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  let last: unknown
-  for (;;) {
-    try {
-      const value = await probe()
-      if (value !== undefined) return value
-    } catch (error) {
-      last = error
-    }
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
+  return pollUntil(probe, { timeoutMs, what })
 }

@@ -7,6 +7,7 @@ export {
   waitForInvariants,
 } from './invariants/checkInvariants.js'
 export { createEventLog, type EventLog, type ObservedEvent } from './observe/createEventLog.js'
+export { pollUntil } from './poll.js'
 export { type RunDemoParameters, runDemo } from './runDemo.js'
 export {
   CRASH_STEPS,

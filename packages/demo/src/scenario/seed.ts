@@ -3,6 +3,7 @@ import { collateralVaultAbi, mockERC20Abi, positionBookAbi } from '@xmargin/cont
 import { ApiUnavailableError, type PermitRequest, type PermitResponse } from '@xmargin/sdk'
 import { type Address, type Hex, keccak256, parseUnits, stringToHex } from 'viem'
 import { DEMO_ACCOUNTS } from '../accounts.js'
+import { pollUntil } from '../poll.js'
 import type { DemoChain, Stack } from '../stack/startStack.js'
 
 export type DemoKey = { address: Address; privateKey: Hex }
@@ -170,18 +171,10 @@ function toSignedPermit(response: PermitResponse) {
 
 /** Waits until the relay reports the permit used on chain (its reservation released). */
 async function waitForPermitUsed(stack: Stack, account: Address, nonce: bigint, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const status = await stack
-      .api()
-      .permit(account, nonce)
-      .then((record) => record.status)
-      .catch(() => undefined)
-    if (status === 'used') return
-    if (Date.now() > deadline)
-      throw new Error(`the relay did not see permit ${nonce} of ${account} used within ${timeoutMs} ms`)
-    await new Promise((resolve) => setTimeout(resolve, 25))
-  }
+  await pollUntil(
+    async () => ((await stack.api().permit(account, nonce)).status === 'used' ? true : undefined),
+    { timeoutMs, intervalMs: 25, what: `the relay to see permit ${nonce} of ${account} used` },
+  )
 }
 
 /** Waits until the relay's view of `account` satisfies `until` (it follows the chains by events). */
@@ -191,20 +184,14 @@ export async function waitForRelay<T>(
   until: (health: Awaited<ReturnType<ReturnType<Stack['api']>['health']>>) => T | undefined,
   timeoutMs = 20_000,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  let last: unknown
-  while (Date.now() < deadline) {
-    try {
+  let last: string | undefined
+  return pollUntil(
+    async () => {
       const health = await stack.api().health(account)
-      const value = until(health)
-      if (value !== undefined && value !== false) return value
       last = `equity ${health.equity}`
-    } catch (error) {
-      last = (error as Error).message
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-  throw new Error(
-    `the relay did not reach the expected state of ${account} in ${timeoutMs} ms (last: ${String(last)})`,
+      const value = until(health)
+      return value !== undefined && value !== false ? value : undefined
+    },
+    { timeoutMs, what: `the relay to reach the expected state of ${account}`, note: () => last },
   )
 }
